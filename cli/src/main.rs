@@ -1,0 +1,2 @@
+//! `roles-anywhere` CLI. Being written (issue 5).
+fn main() {}

@@ -1,0 +1,1 @@
+//! IAM Roles Anywhere client (std). Being written (issue 5).

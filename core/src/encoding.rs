@@ -1,0 +1,1 @@
+//! Small wire encodings: lower-case hex, base64, RFC 3986 percent-encoding.

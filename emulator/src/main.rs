@@ -1,0 +1,2 @@
+//! `roles-anywhere-emulator`. Being written (issue 3).
+fn main() {}
