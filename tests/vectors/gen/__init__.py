@@ -1,0 +1,1 @@
+"""Independent Python generator of the golden corpus (see tests/vectors/README.md)."""
