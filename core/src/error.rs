@@ -193,7 +193,10 @@ impl Error {
     }
 
     pub(crate) fn der(what: &'static str, err: impl fmt::Display) -> Self {
-        Error::InvalidDer { what, reason: alloc::format!("{err}") }
+        Error::InvalidDer {
+            what,
+            reason: alloc::format!("{err}"),
+        }
     }
 }
 

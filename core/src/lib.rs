@@ -20,6 +20,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
 
 extern crate alloc;
 
@@ -31,8 +32,8 @@ pub mod arn;
 pub mod create_session;
 pub mod identity;
 pub mod response;
-pub mod sigv4;
 pub mod signer;
+pub mod sigv4;
 #[cfg(feature = "verify")]
 pub mod verify;
 
@@ -41,8 +42,9 @@ pub use create_session::{CreateSession, PreparedRequest, SignedRequest};
 pub use error::{Error, Result};
 pub use identity::{Certificate, Identity, KeyType, PrivateKey};
 pub use response::{Credentials, ServiceError, parse_create_session_response};
+pub use signer::{Algorithm, Signer, ecdsa_raw_to_der};
+pub use sigv4::hmac::HmacCredentials;
 pub use sigv4::{
     Authorization, CanonicalRequest, CredentialScope, HttpRequest, SignedHeaders, StringToSign,
 };
-pub use signer::{Algorithm, Signer, ecdsa_raw_to_der};
 pub use time::{AmzDate, Timestamp};

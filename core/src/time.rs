@@ -65,10 +65,14 @@ impl Timestamp {
             || min > 59
             || s > 60
         {
-            return Err(Error::InvalidTime { reason: String::from("field out of range") });
+            return Err(Error::InvalidTime {
+                reason: String::from("field out of range"),
+            });
         }
         let days = days_from_civil(year, month, day);
-        Ok(Timestamp(days * 86_400 + i64::from(h) * 3600 + i64::from(min) * 60 + i64::from(s)))
+        Ok(Timestamp(
+            days * 86_400 + i64::from(h) * 3600 + i64::from(min) * 60 + i64::from(s),
+        ))
     }
 
     /// The civil UTC fields: (year, month, day, hour, minute, second).
@@ -82,7 +86,9 @@ impl Timestamp {
     /// Parse RFC 3339 / ISO 8601 as AWS writes it: `2021-11-03T12:00:00Z`, optionally with
     /// fractional seconds (dropped) and a `Z` or `±HH:MM` offset; also the `X-Amz-Date` form.
     pub fn parse(text: &str) -> Result<Self> {
-        let bad = || Error::InvalidTime { reason: alloc::format!("not an ISO 8601 time: {text:?}") };
+        let bad = || Error::InvalidTime {
+            reason: alloc::format!("not an ISO 8601 time: {text:?}"),
+        };
         let b = text.as_bytes();
         let num = |s: &[u8]| -> Result<u32> {
             if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
@@ -158,7 +164,9 @@ impl AmzDate {
     /// Parse the wire form (`20211103T120000Z`).
     pub fn parse(text: &str) -> Result<Self> {
         if text.len() != 16 {
-            return Err(Error::InvalidTime { reason: alloc::format!("not an X-Amz-Date: {text:?}") });
+            return Err(Error::InvalidTime {
+                reason: alloc::format!("not an X-Amz-Date: {text:?}"),
+            });
         }
         Timestamp::parse(text).map(AmzDate)
     }
@@ -198,8 +206,16 @@ mod tests {
         assert_eq!(t.to_string(), "2021-11-03T12:00:00Z");
         assert_eq!(t.amz_date().to_string(), "20211103T120000Z");
         assert_eq!(AmzDate::parse("20211103T120000Z").unwrap().timestamp(), t);
-        assert_eq!(Timestamp::parse("2021-11-03T13:00:00.123+01:00").unwrap(), t);
-        assert_eq!(Timestamp::parse("2000-02-29T00:00:00Z").unwrap().to_string(), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            Timestamp::parse("2021-11-03T13:00:00.123+01:00").unwrap(),
+            t
+        );
+        assert_eq!(
+            Timestamp::parse("2000-02-29T00:00:00Z")
+                .unwrap()
+                .to_string(),
+            "2000-02-29T00:00:00Z"
+        );
         assert!(Timestamp::parse("2021-02-29T00:00:00Z").is_err());
         assert!(Timestamp::parse("garbage").is_err());
         assert_eq!(Timestamp::from_unix(-1).to_string(), "1969-12-31T23:59:59Z");

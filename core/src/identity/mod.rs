@@ -2,14 +2,28 @@
 //! from PEM, DER and PKCS#12 bytes, and checked as the service checks them (SPEC §3 step 1,
 //! ARCHITECTURE "Data flow").
 //!
-//! SKELETON: the bodies marked `todo!` are being written (issue 2, identity part).
+//! One concern per file: `pem` splits PEM text into blocks, `certificate` decodes X.509,
+//! `public_key` names key types (and verifies signatures), `private_key` decodes keys,
+//! `encrypted` decrypts them, `pkcs12` reads PFX files, `signing` signs, and `ecdsa_der`
+//! converts raw ECDSA signatures.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::{Error, Result};
-use crate::signer::{Algorithm, Signer};
-use crate::time::Timestamp;
+use crate::signer::Algorithm;
+
+mod certificate;
+mod ecdsa_der;
+mod encrypted;
+mod pem;
+mod pkcs12;
+mod private_key;
+mod public_key;
+mod signing;
+
+pub use certificate::Certificate;
+pub(crate) use ecdsa_der::ecdsa_raw_to_der_impl;
+pub use private_key::PrivateKey;
 
 /// The most intermediates the service accepts in `X-Amz-X509-Chain` (SPEC §1).
 pub const MAX_CHAIN_LEN: usize = 5;
@@ -59,174 +73,105 @@ impl core::fmt::Display for KeyType {
     }
 }
 
-/// One X.509 certificate: its DER bytes and its decoded form.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Certificate {
-    der: Vec<u8>,
-    parsed: x509_cert::Certificate,
-}
-
-impl core::fmt::Debug for Certificate {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Certificate")
-            .field("subject", &self.subject())
-            .field("serial", &self.serial_decimal())
-            .finish()
-    }
-}
-
-impl Certificate {
-    /// Decode one certificate from DER.
-    pub fn from_der(der: &[u8]) -> Result<Self> {
-        let _ = der;
-        todo!()
-    }
-    /// Decode every certificate of a PEM bundle, or one DER certificate; in input order.
-    /// Non-certificate PEM blocks (keys) are skipped; no certificate at all is
-    /// [`Error::NoCertificate`].
-    pub fn parse_bundle(bytes: &[u8]) -> Result<Vec<Certificate>> {
-        let _ = bytes;
-        todo!()
-    }
-    /// The DER bytes, exactly as given (what `X-Amz-X509` carries, base64-encoded).
-    pub fn der(&self) -> &[u8] {
-        &self.der
-    }
-    /// The decoded certificate (RustCrypto `x509-cert`), for callers that need more.
-    pub fn x509(&self) -> &x509_cert::Certificate {
-        &self.parsed
-    }
-    /// X.509 version as a number (1, 2 or 3).
-    pub fn version(&self) -> u8 {
-        todo!()
-    }
-    /// The serial number in decimal, no leading zeros: the `Credential=` of SPEC §1.
-    pub fn serial_decimal(&self) -> String {
-        todo!()
-    }
-    /// The serial number's big-endian magnitude, without the DER sign byte.
-    pub fn serial_bytes(&self) -> &[u8] {
-        todo!()
-    }
-    /// The subject as an RFC 4514 string.
-    pub fn subject(&self) -> String {
-        todo!()
-    }
-    /// The issuer as an RFC 4514 string.
-    pub fn issuer(&self) -> String {
-        todo!()
-    }
-    /// Start of validity.
-    pub fn not_before(&self) -> Timestamp {
-        todo!()
-    }
-    /// End of validity.
-    pub fn not_after(&self) -> Timestamp {
-        todo!()
-    }
-    /// The DER `SubjectPublicKeyInfo`.
-    pub fn public_key_der(&self) -> Vec<u8> {
-        todo!()
-    }
-    /// The type of the certificate's public key; unsupported types are an error.
-    pub fn key_type(&self) -> Result<KeyType> {
-        todo!()
-    }
-    /// Verify `signature` over `message` with this certificate's public key, by the
-    /// algorithm its key type requires (SPEC §3 step 2).
-    #[cfg(feature = "verify")]
-    pub fn verify_signature(&self, message: &[u8], signature: &[u8]) -> Result<()> {
-        let _ = (message, signature);
-        todo!()
-    }
-}
-
-/// A private key of a supported type. `Debug` never shows key material; the key is
-/// zeroized on drop.
-pub struct PrivateKey {
-    _todo: (),
-}
-
-impl core::fmt::Debug for PrivateKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("PrivateKey").field("key_type", &self.key_type()).finish_non_exhaustive()
-    }
-}
-
-impl PrivateKey {
-    /// Parse the first private key of PEM text (`PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`,
-    /// `RSA PRIVATE KEY`, `EC PRIVATE KEY`), skipping other blocks.
-    pub fn from_pem(pem: &[u8], password: Option<&[u8]>) -> Result<Self> {
-        let _ = (pem, password);
-        todo!()
-    }
-    /// Parse DER: PKCS#8, encrypted PKCS#8, PKCS#1 RSA or SEC1 EC.
-    pub fn from_der(der: &[u8], password: Option<&[u8]>) -> Result<Self> {
-        let _ = (der, password);
-        todo!()
-    }
-    /// PEM or DER, whichever the bytes are.
-    pub fn parse(bytes: &[u8], password: Option<&[u8]>) -> Result<Self> {
-        let _ = (bytes, password);
-        todo!()
-    }
-    /// The key's type.
-    pub fn key_type(&self) -> KeyType {
-        todo!()
-    }
-    /// The DER `SubjectPublicKeyInfo` of the public half.
-    pub fn public_key_der(&self) -> Vec<u8> {
-        todo!()
-    }
-    /// Is this the private key of `cert`?
-    pub fn matches(&self, cert: &Certificate) -> bool {
-        let _ = cert;
-        todo!()
-    }
-}
-
-impl Signer for PrivateKey {
-    fn algorithm(&self) -> Algorithm {
-        self.key_type().algorithm()
-    }
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let _ = message;
-        todo!()
-    }
-}
-
 /// A leaf certificate, up to [`MAX_CHAIN_LEN`] intermediates, and (unless the key lives
-/// elsewhere, behind an external [`Signer`]) the leaf's private key.
+/// elsewhere, behind an external [`Signer`](crate::Signer)) the leaf's private key.
 #[derive(Debug)]
 pub struct Identity {
     leaf: Certificate,
     chain: Vec<Certificate>,
     key: Option<PrivateKey>,
+    key_type: KeyType,
 }
 
 impl Identity {
-    /// Assemble and check: leaf is X.509 v3 with a supported key type, chain ≤ 5, key
-    /// (when given) matches the leaf.
-    pub fn new(leaf: Certificate, chain: Vec<Certificate>, key: Option<PrivateKey>) -> Result<Self> {
-        let _ = (&leaf, &chain, &key);
-        todo!()
+    /// Assemble and check, in this order: the leaf is X.509 v3 (SPEC §3 step 3), has a
+    /// subject (SPEC §3) and a supported key type (SPEC §1); the chain has at most
+    /// [`MAX_CHAIN_LEN`] certificates (SPEC §3 step 1); the key (when given) matches the leaf.
+    pub fn new(
+        leaf: Certificate,
+        chain: Vec<Certificate>,
+        key: Option<PrivateKey>,
+    ) -> Result<Self> {
+        let version = leaf.version();
+        if version != 3 {
+            return Err(Error::UnsupportedCertificateVersion { version });
+        }
+        if leaf.has_empty_subject() {
+            return Err(Error::InvalidCertificate {
+                reason: "the leaf certificate has an empty subject".into(),
+            });
+        }
+        let key_type = leaf.key_type()?;
+        if chain.len() > MAX_CHAIN_LEN {
+            return Err(Error::ChainTooLong { len: chain.len() });
+        }
+        if let Some(key) = &key {
+            if !key.matches(&leaf) {
+                return Err(Error::KeyCertificateMismatch);
+            }
+        }
+        Ok(Identity {
+            leaf,
+            chain,
+            key,
+            key_type,
+        })
     }
+
     /// From certificate bytes (PEM or DER; a PEM may also hold the key, the combined form),
     /// optional key bytes (PEM or DER, encrypted or not), optional intermediates bytes.
+    ///
+    /// The first certificate of `certificate` is the leaf; any further certificates there
+    /// (a "full chain" file) come first in the chain, then those of `intermediates`. With no
+    /// `private_key`, the key is taken from `certificate`; none there is
+    /// [`Error::NoPrivateKey`] (an identity whose key lives elsewhere is built with
+    /// [`Identity::new`] and `None`).
     pub fn from_parts(
         certificate: &[u8],
         private_key: Option<&[u8]>,
         intermediates: Option<&[u8]>,
         password: Option<&[u8]>,
     ) -> Result<Self> {
-        let _ = (certificate, private_key, intermediates, password);
-        todo!()
+        let mut certs = Certificate::parse_bundle(certificate)?.into_iter();
+        let leaf = certs.next().ok_or(Error::NoCertificate)?;
+        let mut chain: Vec<Certificate> = certs.collect();
+        let key = match private_key {
+            Some(bytes) => PrivateKey::parse(bytes, password)?,
+            None if pem::looks_like_pem(certificate) => {
+                PrivateKey::from_pem(certificate, password)?
+            }
+            None => return Err(Error::NoPrivateKey),
+        };
+        if let Some(bytes) = intermediates {
+            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                chain.extend(Certificate::parse_bundle(bytes)?);
+            }
+        }
+        Identity::new(leaf, chain, Some(key))
     }
+
     /// From a PKCS#12 (`.p12`/`.pfx`) file, with or without a password.
+    ///
+    /// The leaf is the certificate that matches the key; the other certificates become the
+    /// chain, ordered leaf-most first by following issuer → subject links. Self-issued
+    /// (root) certificates are left out: the trust anchor is configured in the service and
+    /// never needs to be sent.
     pub fn from_pkcs12(bytes: &[u8], password: Option<&[u8]>) -> Result<Self> {
-        let _ = (bytes, password);
-        todo!()
+        let contents = pkcs12::read(bytes, password)?;
+        let key = contents.key.ok_or(Error::NoPrivateKey)?;
+        let mut certs = contents.certs;
+        if certs.is_empty() {
+            return Err(Error::NoCertificate);
+        }
+        let leaf = certs
+            .iter()
+            .position(|c| key.matches(c))
+            .ok_or(Error::KeyCertificateMismatch)?;
+        let leaf = certs.remove(leaf);
+        let chain = order_chain(&leaf, certs);
+        Identity::new(leaf, chain, Some(key))
     }
+
     /// The leaf certificate.
     pub fn leaf(&self) -> &Certificate {
         &self.leaf
@@ -241,11 +186,23 @@ impl Identity {
     }
     /// The leaf's key type.
     pub fn key_type(&self) -> KeyType {
-        todo!()
+        self.key_type
     }
 }
 
-pub(crate) fn ecdsa_raw_to_der_impl(raw: &[u8]) -> Result<Vec<u8>> {
-    let _ = raw;
-    Err(Error::InvalidSignature { reason: "todo".into() })
+/// Order `certs` as a path up from `leaf` (each certificate issued by the next, RFC 5280
+/// §6.1), then any that are not on the path, in their original order; self-issued ones are
+/// dropped.
+fn order_chain(leaf: &Certificate, certs: Vec<Certificate>) -> Vec<Certificate> {
+    let mut rest: Vec<Certificate> = certs.into_iter().filter(|c| !c.is_self_issued()).collect();
+    let mut chain: Vec<Certificate> = Vec::with_capacity(rest.len());
+    loop {
+        let current = chain.last().unwrap_or(leaf);
+        match rest.iter().position(|c| current.issued_by(c)) {
+            Some(i) => chain.push(rest.remove(i)),
+            None => break,
+        }
+    }
+    chain.extend(rest);
+    chain
 }
