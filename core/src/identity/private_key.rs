@@ -241,3 +241,24 @@ impl Signer for PrivateKey {
         self.inner.sign(message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Signing cost depends on what parsing leaves behind: an RSA key must carry its CRT
+    /// values (RFC 8017 §5.1.2 second form; without them every signature is one full-size
+    /// exponentiation, about 4x slower), computed once here and not per signature.
+    #[test]
+    fn rsa_keys_are_parsed_with_crt_values() {
+        use rsa::traits::PrivateKeyParts;
+        let pem = include_bytes!("../../../tests/vectors/keys/leaf-rsa2048.key.pkcs8.pem");
+        let key = PrivateKey::from_pem(pem, None).unwrap();
+        let signing::Inner::Rsa(k) = &key.inner else {
+            panic!("not an RSA key");
+        };
+        let private: &rsa::PrivateKey = k.as_ref().as_ref();
+        assert!(private.dp().is_some() && private.dq().is_some() && private.qinv().is_some());
+        assert_eq!(key.sign(b"m").unwrap(), key.sign(b"m").unwrap());
+    }
+}
