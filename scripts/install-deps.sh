@@ -11,6 +11,7 @@ log() { printf '\n== install: %s\n' "$*"; }
 need_apt=()
 [ -x /usr/bin/cargo ] && /usr/bin/cargo --version 2>/dev/null | grep -q '1\.9[6-9]' || need_apt+=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
 command -v openssl >/dev/null || need_apt+=(openssl)
+[ -e /usr/lib/softhsm/libsofthsm2.so ] || need_apt+=(softhsm2)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
