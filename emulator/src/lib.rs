@@ -10,6 +10,10 @@
 //! `roles-anywhere-emulator` writes the same [`ReadyInfo`] as JSON (`--ready-file`).
 #![forbid(unsafe_code)]
 
+// Links the std lock that the core's lazily built basepoint tables take; an unreferenced
+// crate would not be linked.
+use critical_section as _;
+
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
