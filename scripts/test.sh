@@ -11,6 +11,7 @@ export ROLES_ANYWHERE_BIN_DIR="$ROOT/target/debug"
 stage_install() { scripts/install-deps.sh; }
 stage_versions() { python3 scripts/check-versions.py; }
 stage_fmt() { cargo fmt --all -- --check; }
+stage_clippy() { cargo clippy --workspace --all-targets --all-features -- -D warnings; }
 stage_corpus() { python tests/vectors/generate.py --check; }
 stage_rust() {
   cargo build --workspace --bins &&
@@ -37,7 +38,7 @@ stage_e2e() {
   python -m pytest -q tests/e2e
 }
 
-all=(install versions fmt corpus rust nostd fuzz e2e)
+all=(install versions fmt clippy corpus rust nostd fuzz e2e)
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${all[@]}")
 passed=0 failed=0 failed_names=()
