@@ -7,20 +7,21 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State as AxState};
+use axum::extract::{Path, State as AxState};
 use axum::http::StatusCode;
 use axum::response::Response;
 use base64ct::{Base64, Encoding};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::Value;
 
 use super::errors::{ApiResult, not_found, quota_exceeded, validation};
-use super::resolve::{Kind, alias_free, resolve};
-use super::shapes::{self, json_body, query_pairs, reply};
-use super::{mutate, pagination, validate};
+use super::resolve::{Kind, alias_free};
+use super::resource::{self, Listed, Resource, answer, label, new_id_arn};
+use super::shapes::{self, json_body};
+use super::{mutate, validate};
 use crate::server::AppState;
 use crate::state::control::Tag;
-use crate::state::ids::{iso, new_id, rolesanywhere_arn};
+use crate::state::ids::iso;
 use crate::state::{Crl, State};
 
 /// CRLs one trust anchor may have.
@@ -85,14 +86,7 @@ pub async fn import(AxState(app): AxState<Arc<AppState>>, body: Bytes) -> ApiRes
         if let Some(a) = &alias {
             alias_free(state, Kind::Crl, a, None)?;
         }
-        let id = new_id();
-        let arn = rolesanywhere_arn(
-            &state.partition,
-            &state.region,
-            &state.account_id,
-            "crl",
-            &id,
-        );
+        let (id, arn) = new_id_arn(state, Kind::Crl);
         let crl = Crl {
             crl_id: id,
             crl_arn: arn.clone(),
@@ -103,39 +97,49 @@ pub async fn import(AxState(app): AxState<Arc<AppState>>, body: Bytes) -> ApiRes
             created_at: now.clone(),
             updated_at: now,
         };
-        if !input.tags.is_empty() {
-            state.control.tags.insert(arn.clone(), input.tags);
-        }
-        if let Some(a) = alias {
-            state.control.aliases.insert(arn.clone(), a);
-        }
+        label(state, &arn, input.tags, alias);
         tracing::info!(op = "ImportCrl", crl_arn = %arn, trust_anchor_arn = %crl.trust_anchor_arn, enabled = crl.enabled, "CRL imported");
         state.crls.push(crl);
         Ok(shapes::crl(state, state.crls.last().expect("just pushed")))
     })?;
-    Ok(reply(StatusCode::CREATED, json!({ "crl": detail })))
+    Ok(answer::<Crl>(StatusCode::CREATED, detail))
 }
 
-fn find(state: &State, ident: &str) -> ApiResult<usize> {
-    let arn = resolve(state, Kind::Crl, "crlId", ident)?;
-    state
-        .crls
-        .iter()
-        .position(|c| c.crl_arn == arn)
-        .ok_or_else(|| not_found("CRL", ident))
+impl Listed for Crl {
+    const LIST_KEY: &'static str = "crls";
+    fn all(state: &State) -> &[Self] {
+        &state.crls
+    }
+    fn id(&self) -> &str {
+        &self.crl_id
+    }
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+    fn summary(state: &State, item: &Self) -> Value {
+        shapes::crl(state, item)
+    }
 }
 
-/// GetCrl.
-pub async fn get(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let state = app.store.read();
-    let i = find(&state, &id)?;
-    Ok(reply(
-        StatusCode::OK,
-        json!({ "crl": shapes::crl(&state, &state.crls[i]) }),
-    ))
+impl Resource for Crl {
+    const KIND: Kind = Kind::Crl;
+    const ID_MEMBER: &'static str = "crlId";
+    const KEY: &'static str = "crl";
+    fn all_mut(state: &mut State) -> &mut Vec<Self> {
+        &mut state.crls
+    }
+    fn arn(&self) -> &str {
+        &self.crl_arn
+    }
+    fn switch(&mut self, enabled: bool, now: String) {
+        self.enabled = enabled;
+        self.updated_at = now;
+        tracing::info!(op = if enabled { "EnableCrl" } else { "DisableCrl" }, crl_arn = %self.crl_arn, enabled, "CRL switched");
+    }
+    fn forget(state: &mut State, removed: &Self) {
+        state.control.forget(&removed.crl_arn);
+        tracing::info!(op = "DeleteCrl", crl_arn = %removed.crl_arn, "CRL deleted");
+    }
 }
 
 #[derive(Deserialize)]
@@ -167,13 +171,7 @@ pub async fn update(
         .map(validate::alias_name)
         .transpose()?;
     let now = iso(app.clock.now());
-    let detail = mutate(&app, |state| {
-        let i = find(state, &id)?;
-        let arn = state.crls[i].crl_arn.clone();
-        if let Some(Some(a)) = &alias {
-            alias_free(state, Kind::Crl, a, Some(&arn))?;
-        }
-        let previous = super::set_alias(state, &arn, alias);
+    resource::update::<Crl>(&app, &id, alias, |state, i, arn| {
         let c = &mut state.crls[i];
         if let Some(n) = input.name {
             c.name = n;
@@ -183,71 +181,5 @@ pub async fn update(
         }
         c.updated_at = now;
         tracing::info!(op = "UpdateCrl", crl_arn = %arn, "CRL updated");
-        Ok(shapes::with_previous_alias(
-            shapes::crl(state, &state.crls[i]),
-            previous,
-        ))
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "crl": detail })))
-}
-
-/// DeleteCrl: answers the deleted CRL.
-pub async fn delete(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let detail = mutate(&app, |state| {
-        let i = find(state, &id)?;
-        let detail = shapes::crl(state, &state.crls[i]);
-        let c = state.crls.remove(i);
-        state.control.forget(&c.crl_arn);
-        tracing::info!(op = "DeleteCrl", crl_arn = %c.crl_arn, "CRL deleted");
-        Ok(detail)
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "crl": detail })))
-}
-
-async fn set_enabled(app: &AppState, id: &str, enabled: bool) -> ApiResult<Response> {
-    let now = iso(app.clock.now());
-    let detail = mutate(app, |state| {
-        let i = find(state, id)?;
-        let c = &mut state.crls[i];
-        c.enabled = enabled;
-        c.updated_at = now;
-        tracing::info!(op = if enabled { "EnableCrl" } else { "DisableCrl" }, crl_arn = %c.crl_arn, enabled, "CRL switched");
-        Ok(shapes::crl(state, &state.crls[i]))
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "crl": detail })))
-}
-
-/// EnableCrl.
-pub async fn enable(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    set_enabled(&app, &id, true).await
-}
-
-/// DisableCrl.
-pub async fn disable(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    set_enabled(&app, &id, false).await
-}
-
-/// ListCrls.
-pub async fn list(
-    AxState(app): AxState<Arc<AppState>>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let page = pagination::parse(&query_pairs(q.as_deref()))?;
-    let state = app.store.read();
-    let (items, next) = pagination::paginate(&state.crls, |c| &c.crl_id, |c| &c.created_at, &page);
-    let list: Vec<_> = items.iter().map(|c| shapes::crl(&state, c)).collect();
-    let mut body = json!({ "crls": list });
-    if let Some(n) = next {
-        body["nextToken"] = json!(n);
-    }
-    Ok(reply(StatusCode::OK, body))
+    })
 }

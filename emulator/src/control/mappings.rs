@@ -8,16 +8,15 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State as AxState};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::errors::{ApiResult, validation};
-use super::profiles::find;
-use super::shapes::{self, json_body, query_pairs, query_value, reply};
-use super::{mutate, validate};
+use super::resource::modify;
+use super::shapes::{json_body, query_pairs, query_value};
+use super::validate;
 use crate::server::AppState;
+use crate::state::Profile;
 use crate::state::ids::iso;
 use crate::trust::{delete_attribute_mapping, normalize_specifier, put_attribute_mapping};
 
@@ -54,9 +53,7 @@ pub async fn put(
     put_attribute_mapping(&mut checked, &input.certificate_field, &specifiers)
         .map_err(validation)?;
     let now = iso(app.clock.now());
-    let detail = mutate(&app, |state| {
-        let i = find(state, &id)?;
-        let p = &mut state.profiles[i];
+    modify::<Profile>(&app, &id, |p| {
         put_attribute_mapping(
             &mut p.attribute_mappings,
             &input.certificate_field,
@@ -65,9 +62,8 @@ pub async fn put(
         .map_err(validation)?;
         p.updated_at = now;
         tracing::info!(op = "PutAttributeMapping", profile_arn = %p.profile_arn, field = %input.certificate_field, specifiers = ?specifiers, "attribute mapping set");
-        Ok(shapes::profile(state, &state.profiles[i]))
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "profile": detail })))
+        Ok(())
+    })
 }
 
 /// DeleteAttributeMapping.
@@ -91,14 +87,11 @@ pub async fn delete(
         normalize_specifier(&field, s).map_err(validation)?;
     }
     let now = iso(app.clock.now());
-    let detail = mutate(&app, |state| {
-        let i = find(state, &id)?;
-        let p = &mut state.profiles[i];
+    modify::<Profile>(&app, &id, |p| {
         let which = (!specifiers.is_empty()).then_some(specifiers.as_slice());
         delete_attribute_mapping(&mut p.attribute_mappings, &field, which).map_err(validation)?;
         p.updated_at = now;
         tracing::info!(op = "DeleteAttributeMapping", profile_arn = %p.profile_arn, field = %field, specifiers = ?specifiers, "attribute mapping deleted");
-        Ok(shapes::profile(state, &state.profiles[i]))
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "profile": detail })))
+        Ok(())
+    })
 }

@@ -28,6 +28,7 @@ mod notifications;
 pub mod pagination;
 mod profiles;
 pub mod resolve;
+mod resource;
 mod shapes;
 mod sources;
 mod subjects;
@@ -45,7 +46,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 
 use crate::server::AppState;
-use crate::state::State;
+use crate::state::{Crl, Profile, State, Subject, TrustAnchor};
 use errors::ApiResult;
 
 /// The control plane's routes (authenticated) and `GET /metrics` (open, as a scrape target
@@ -54,43 +55,54 @@ pub fn router(app: Arc<AppState>) -> Router {
     Router::new()
         .route(
             "/trustanchors",
-            post(trust_anchors::create).get(trust_anchors::list),
+            post(trust_anchors::create).get(resource::list::<TrustAnchor>),
         )
         .route(
             "/trustanchor/{trustAnchorId}",
-            get(trust_anchors::get)
+            get(resource::get::<TrustAnchor>)
                 .patch(trust_anchors::update)
-                .delete(trust_anchors::delete),
+                .delete(resource::delete::<TrustAnchor>),
         )
         .route(
             "/trustanchor/{trustAnchorId}/enable",
-            post(trust_anchors::enable),
+            post(resource::enable::<TrustAnchor>),
         )
         .route(
             "/trustanchor/{trustAnchorId}/disable",
-            post(trust_anchors::disable),
+            post(resource::disable::<TrustAnchor>),
         )
-        .route("/profiles", post(profiles::create).get(profiles::list))
+        .route(
+            "/profiles",
+            post(profiles::create).get(resource::list::<Profile>),
+        )
         .route(
             "/profile/{profileId}",
-            get(profiles::get)
+            get(resource::get::<Profile>)
                 .patch(profiles::update)
-                .delete(profiles::delete),
+                .delete(resource::delete::<Profile>),
         )
-        .route("/profile/{profileId}/enable", post(profiles::enable))
-        .route("/profile/{profileId}/disable", post(profiles::disable))
+        .route(
+            "/profile/{profileId}/enable",
+            post(resource::enable::<Profile>),
+        )
+        .route(
+            "/profile/{profileId}/disable",
+            post(resource::disable::<Profile>),
+        )
         .route(
             "/profiles/{profileId}/mappings",
             put(mappings::put).delete(mappings::delete),
         )
-        .route("/crls", post(crls::import).get(crls::list))
+        .route("/crls", post(crls::import).get(resource::list::<Crl>))
         .route(
             "/crl/{crlId}",
-            get(crls::get).patch(crls::update).delete(crls::delete),
+            get(resource::get::<Crl>)
+                .patch(crls::update)
+                .delete(resource::delete::<Crl>),
         )
-        .route("/crl/{crlId}/enable", post(crls::enable))
-        .route("/crl/{crlId}/disable", post(crls::disable))
-        .route("/subjects", get(subjects::list))
+        .route("/crl/{crlId}/enable", post(resource::enable::<Crl>))
+        .route("/crl/{crlId}/disable", post(resource::disable::<Crl>))
+        .route("/subjects", get(resource::list::<Subject>))
         .route("/subject/{subjectId}", get(subjects::get))
         .route("/ListTagsForResource", get(tags::list))
         .route("/TagResource", post(tags::tag))

@@ -8,19 +8,20 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State as AxState};
+use axum::extract::{Path, State as AxState};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::Value;
 
-use super::errors::{ApiResult, not_found, quota_exceeded};
-use super::resolve::{Kind, alias_free, resolve};
-use super::shapes::{self, json_body, query_pairs, reply};
-use super::{mutate, pagination, validate};
+use super::errors::{ApiResult, quota_exceeded};
+use super::resolve::{Kind, alias_free};
+use super::resource::{self, Listed, Resource, answer, label, new_id_arn};
+use super::shapes::{self, json_body};
+use super::{mutate, validate};
 use crate::server::AppState;
 use crate::state::control::{Tag, TipConfiguration};
-use crate::state::ids::{iso, new_id, rolesanywhere_arn};
+use crate::state::ids::iso;
 use crate::state::{Profile, State};
 use crate::trust::default_attribute_mappings;
 
@@ -74,14 +75,7 @@ pub async fn create(AxState(app): AxState<Arc<AppState>>, body: Bytes) -> ApiRes
         if let Some(a) = &alias {
             alias_free(state, Kind::Profile, a, None)?;
         }
-        let id = new_id();
-        let arn = rolesanywhere_arn(
-            &state.partition,
-            &state.region,
-            &state.account_id,
-            "profile",
-            &id,
-        );
+        let (id, arn) = new_id_arn(state, Kind::Profile);
         let profile = Profile {
             profile_id: id,
             profile_arn: arn.clone(),
@@ -101,12 +95,7 @@ pub async fn create(AxState(app): AxState<Arc<AppState>>, body: Bytes) -> ApiRes
             created_at: now.clone(),
             updated_at: now,
         };
-        if !input.tags.is_empty() {
-            state.control.tags.insert(arn.clone(), input.tags);
-        }
-        if let Some(a) = alias {
-            state.control.aliases.insert(arn.clone(), a);
-        }
+        label(state, &arn, input.tags, alias);
         if let Some(t) = input.tip_configuration {
             state.control.tip.insert(arn.clone(), t);
         }
@@ -117,30 +106,44 @@ pub async fn create(AxState(app): AxState<Arc<AppState>>, body: Bytes) -> ApiRes
             state.profiles.last().expect("just pushed"),
         ))
     })?;
-    Ok(reply(StatusCode::CREATED, json!({ "profile": detail })))
+    Ok(answer::<Profile>(StatusCode::CREATED, detail))
 }
 
-/// Index of the profile `ident` names.
-pub(super) fn find(state: &State, ident: &str) -> ApiResult<usize> {
-    let arn = resolve(state, Kind::Profile, "profileId", ident)?;
-    state
-        .profiles
-        .iter()
-        .position(|p| p.profile_arn == arn)
-        .ok_or_else(|| not_found("profile", ident))
+impl Listed for Profile {
+    const LIST_KEY: &'static str = "profiles";
+    fn all(state: &State) -> &[Self] {
+        &state.profiles
+    }
+    fn id(&self) -> &str {
+        &self.profile_id
+    }
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+    fn summary(state: &State, item: &Self) -> Value {
+        shapes::profile(state, item)
+    }
 }
 
-/// GetProfile.
-pub async fn get(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let state = app.store.read();
-    let i = find(&state, &id)?;
-    Ok(reply(
-        StatusCode::OK,
-        json!({ "profile": shapes::profile(&state, &state.profiles[i]) }),
-    ))
+impl Resource for Profile {
+    const KIND: Kind = Kind::Profile;
+    const ID_MEMBER: &'static str = "profileId";
+    const KEY: &'static str = "profile";
+    fn all_mut(state: &mut State) -> &mut Vec<Self> {
+        &mut state.profiles
+    }
+    fn arn(&self) -> &str {
+        &self.profile_arn
+    }
+    fn switch(&mut self, enabled: bool, now: String) {
+        self.enabled = enabled;
+        self.updated_at = now;
+        tracing::info!(op = if enabled { "EnableProfile" } else { "DisableProfile" }, profile_arn = %self.profile_arn, enabled, "profile switched");
+    }
+    fn forget(state: &mut State, removed: &Self) {
+        state.control.forget(&removed.profile_arn);
+        tracing::info!(op = "DeleteProfile", profile_arn = %removed.profile_arn, "profile deleted");
+    }
 }
 
 #[derive(Deserialize)]
@@ -188,15 +191,9 @@ pub async fn update(
         .map(validate::alias_name)
         .transpose()?;
     let now = iso(app.clock.now());
-    let detail = mutate(&app, |state| {
-        let i = find(state, &id)?;
-        let arn = state.profiles[i].profile_arn.clone();
-        if let Some(Some(a)) = &alias {
-            alias_free(state, Kind::Profile, a, Some(&arn))?;
-        }
-        let previous = super::set_alias(state, &arn, alias);
+    resource::update::<Profile>(&app, &id, alias, |state, i, arn| {
         if let Some(t) = input.tip_configuration {
-            state.control.tip.insert(arn.clone(), t);
+            state.control.tip.insert(arn.to_owned(), t);
         }
         let p = &mut state.profiles[i];
         if let Some(v) = input.name {
@@ -219,72 +216,5 @@ pub async fn update(
         }
         p.updated_at = now;
         tracing::info!(op = "UpdateProfile", profile_arn = %arn, "profile updated");
-        Ok(shapes::with_previous_alias(
-            shapes::profile(state, &state.profiles[i]),
-            previous,
-        ))
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "profile": detail })))
-}
-
-/// DeleteProfile: answers the deleted profile.
-pub async fn delete(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let detail = mutate(&app, |state| {
-        let i = find(state, &id)?;
-        let detail = shapes::profile(state, &state.profiles[i]);
-        let p = state.profiles.remove(i);
-        state.control.forget(&p.profile_arn);
-        tracing::info!(op = "DeleteProfile", profile_arn = %p.profile_arn, "profile deleted");
-        Ok(detail)
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "profile": detail })))
-}
-
-async fn set_enabled(app: &AppState, id: &str, enabled: bool) -> ApiResult<Response> {
-    let now = iso(app.clock.now());
-    let detail = mutate(app, |state| {
-        let i = find(state, id)?;
-        let p = &mut state.profiles[i];
-        p.enabled = enabled;
-        p.updated_at = now;
-        tracing::info!(op = if enabled { "EnableProfile" } else { "DisableProfile" }, profile_arn = %p.profile_arn, enabled, "profile switched");
-        Ok(shapes::profile(state, &state.profiles[i]))
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "profile": detail })))
-}
-
-/// EnableProfile.
-pub async fn enable(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    set_enabled(&app, &id, true).await
-}
-
-/// DisableProfile.
-pub async fn disable(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    set_enabled(&app, &id, false).await
-}
-
-/// ListProfiles.
-pub async fn list(
-    AxState(app): AxState<Arc<AppState>>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let page = pagination::parse(&query_pairs(q.as_deref()))?;
-    let state = app.store.read();
-    let (items, next) =
-        pagination::paginate(&state.profiles, |p| &p.profile_id, |p| &p.created_at, &page);
-    let list: Vec<_> = items.iter().map(|p| shapes::profile(&state, p)).collect();
-    let mut body = json!({ "profiles": list });
-    if let Some(n) = next {
-        body["nextToken"] = json!(n);
-    }
-    Ok(reply(StatusCode::OK, body))
+    })
 }

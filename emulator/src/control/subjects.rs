@@ -4,31 +4,33 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State as AxState};
+use axum::extract::{Path, State as AxState};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::errors::{ApiResult, not_found};
-use super::shapes::{self, query_pairs, reply};
-use super::{pagination, validate};
+use super::resource::Listed;
+use super::shapes::{self, reply};
+use super::validate;
 use crate::server::AppState;
+use crate::state::{State, Subject};
 
-/// ListSubjects.
-pub async fn list(
-    AxState(app): AxState<Arc<AppState>>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let page = pagination::parse(&query_pairs(q.as_deref()))?;
-    let state = app.store.read();
-    let (items, next) =
-        pagination::paginate(&state.subjects, |s| &s.subject_id, |s| &s.created_at, &page);
-    let list: Vec<_> = items.iter().map(shapes::subject_summary).collect();
-    let mut body = json!({ "subjects": list });
-    if let Some(n) = next {
-        body["nextToken"] = json!(n);
+/// ListSubjects (through [`super::resource::list`]).
+impl Listed for Subject {
+    const LIST_KEY: &'static str = "subjects";
+    fn all(state: &State) -> &[Self] {
+        &state.subjects
     }
-    Ok(reply(StatusCode::OK, body))
+    fn id(&self) -> &str {
+        &self.subject_id
+    }
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+    fn summary(_: &State, item: &Self) -> Value {
+        shapes::subject_summary(item)
+    }
 }
 
 /// GetSubject (`subjectId` is a `Uuid`).

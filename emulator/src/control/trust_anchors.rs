@@ -7,21 +7,22 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State as AxState};
+use axum::extract::{Path, State as AxState};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::Value;
 
-use super::errors::{ApiResult, not_found, quota_exceeded};
+use super::errors::{ApiResult, quota_exceeded};
 use super::notifications::{NotificationSettingInput, merge_settings};
-use super::resolve::{Kind, alias_free, resolve};
-use super::shapes::{self, json_body, query_pairs, reply};
+use super::resolve::{Kind, alias_free};
+use super::resource::{self, Listed, Resource, answer, label, new_id_arn};
+use super::shapes::{self, json_body};
 use super::sources::{SourceInput, source};
-use super::{mutate, pagination, validate};
+use super::{mutate, validate};
 use crate::server::AppState;
 use crate::state::control::Tag;
-use crate::state::ids::{iso, new_id, rolesanywhere_arn};
+use crate::state::ids::iso;
 use crate::state::{NotificationSetting, State, TrustAnchor};
 
 #[derive(Deserialize)]
@@ -66,14 +67,7 @@ pub async fn create(AxState(app): AxState<Arc<AppState>>, body: Bytes) -> ApiRes
             &input.notification_settings,
             &state.account_id,
         )?;
-        let id = new_id();
-        let arn = rolesanywhere_arn(
-            &state.partition,
-            &state.region,
-            &state.account_id,
-            "trust-anchor",
-            &id,
-        );
+        let (id, arn) = new_id_arn(state, Kind::TrustAnchor);
         let ta = TrustAnchor {
             trust_anchor_id: id,
             trust_anchor_arn: arn.clone(),
@@ -87,41 +81,62 @@ pub async fn create(AxState(app): AxState<Arc<AppState>>, body: Bytes) -> ApiRes
         if input.crl_dp_revocation_enabled == Some(true) {
             state.control.crl_dp_revocation.insert(arn.clone(), true);
         }
-        if !input.tags.is_empty() {
-            state.control.tags.insert(arn.clone(), input.tags.clone());
-        }
-        if let Some(a) = alias {
-            state.control.aliases.insert(arn.clone(), a);
-        }
+        label(state, &arn, input.tags.clone(), alias);
         state.trust_anchors.push(ta);
         let ta = state.trust_anchors.last().expect("just pushed");
         tracing::info!(op = "CreateTrustAnchor", trust_anchor_arn = %arn, enabled = ta.enabled, "trust anchor created");
         Ok(shapes::trust_anchor(state, ta))
     })?;
-    Ok(reply(StatusCode::CREATED, json!({ "trustAnchor": detail })))
+    Ok(answer::<TrustAnchor>(StatusCode::CREATED, detail))
 }
 
-/// Index of the anchor `ident` names.
-fn find(state: &State, ident: &str) -> ApiResult<usize> {
-    let arn = resolve(state, Kind::TrustAnchor, "trustAnchorId", ident)?;
-    state
-        .trust_anchors
-        .iter()
-        .position(|t| t.trust_anchor_arn == arn)
-        .ok_or_else(|| not_found("trust anchor", ident))
+impl Listed for TrustAnchor {
+    const LIST_KEY: &'static str = "trustAnchors";
+    fn all(state: &State) -> &[Self] {
+        &state.trust_anchors
+    }
+    fn id(&self) -> &str {
+        &self.trust_anchor_id
+    }
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+    fn summary(state: &State, item: &Self) -> Value {
+        shapes::trust_anchor(state, item)
+    }
 }
 
-/// GetTrustAnchor.
-pub async fn get(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let state = app.store.read();
-    let i = find(&state, &id)?;
-    Ok(reply(
-        StatusCode::OK,
-        json!({ "trustAnchor": shapes::trust_anchor(&state, &state.trust_anchors[i]) }),
-    ))
+impl Resource for TrustAnchor {
+    const KIND: Kind = Kind::TrustAnchor;
+    const ID_MEMBER: &'static str = "trustAnchorId";
+    const KEY: &'static str = "trustAnchor";
+    fn all_mut(state: &mut State) -> &mut Vec<Self> {
+        &mut state.trust_anchors
+    }
+    fn arn(&self) -> &str {
+        &self.trust_anchor_arn
+    }
+    fn switch(&mut self, enabled: bool, now: String) {
+        self.enabled = enabled;
+        self.updated_at = now;
+        tracing::info!(op = if enabled { "EnableTrustAnchor" } else { "DisableTrustAnchor" }, trust_anchor_arn = %self.trust_anchor_arn, enabled, "trust anchor switched");
+    }
+    /// DeleteTrustAnchor: its CRLs go with it, as they can revoke nothing else.
+    fn forget(state: &mut State, ta: &Self) {
+        let crls: Vec<String> = state
+            .crls
+            .iter()
+            .filter(|c| c.trust_anchor_arn == ta.trust_anchor_arn)
+            .map(|c| c.crl_arn.clone())
+            .collect();
+        state
+            .crls
+            .retain(|c| c.trust_anchor_arn != ta.trust_anchor_arn);
+        for arn in crls.iter().chain(std::iter::once(&ta.trust_anchor_arn)) {
+            state.control.forget(arn);
+        }
+        tracing::info!(op = "DeleteTrustAnchor", trust_anchor_arn = %ta.trust_anchor_arn, crls_deleted = crls.len(), "trust anchor deleted");
+    }
 }
 
 #[derive(Deserialize)]
@@ -150,15 +165,9 @@ pub async fn update(
         .transpose()?;
     let source = input.source.map(source).transpose()?;
     let now = iso(app.clock.now());
-    let detail = mutate(&app, |state| {
-        let i = find(state, &id)?;
-        let arn = state.trust_anchors[i].trust_anchor_arn.clone();
-        if let Some(Some(a)) = &alias {
-            alias_free(state, Kind::TrustAnchor, a, Some(&arn))?;
-        }
-        let previous = super::set_alias(state, &arn, alias);
+    resource::update::<TrustAnchor>(&app, &id, alias, |state, i, arn| {
         if let Some(dp) = input.crl_dp_revocation_enabled {
-            state.control.crl_dp_revocation.insert(arn.clone(), dp);
+            state.control.crl_dp_revocation.insert(arn.to_owned(), dp);
         }
         let ta = &mut state.trust_anchors[i];
         if let Some(n) = input.name {
@@ -169,91 +178,5 @@ pub async fn update(
         }
         ta.updated_at = now;
         tracing::info!(op = "UpdateTrustAnchor", trust_anchor_arn = %arn, "trust anchor updated");
-        Ok(shapes::with_previous_alias(
-            shapes::trust_anchor(state, &state.trust_anchors[i]),
-            previous,
-        ))
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "trustAnchor": detail })))
-}
-
-/// DeleteTrustAnchor: answers the deleted anchor. Its CRLs go with it: they can revoke
-/// nothing else.
-pub async fn delete(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let detail = mutate(&app, |state| {
-        let i = find(state, &id)?;
-        let detail = shapes::trust_anchor(state, &state.trust_anchors[i]);
-        let ta = state.trust_anchors.remove(i);
-        let crls: Vec<String> = state
-            .crls
-            .iter()
-            .filter(|c| c.trust_anchor_arn == ta.trust_anchor_arn)
-            .map(|c| c.crl_arn.clone())
-            .collect();
-        state
-            .crls
-            .retain(|c| c.trust_anchor_arn != ta.trust_anchor_arn);
-        for arn in crls.iter().chain(std::iter::once(&ta.trust_anchor_arn)) {
-            state.control.forget(arn);
-        }
-        tracing::info!(op = "DeleteTrustAnchor", trust_anchor_arn = %ta.trust_anchor_arn, crls_deleted = crls.len(), "trust anchor deleted");
-        Ok(detail)
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "trustAnchor": detail })))
-}
-
-async fn set_enabled(app: &AppState, id: &str, enabled: bool) -> ApiResult<Response> {
-    let now = iso(app.clock.now());
-    let detail = mutate(app, |state| {
-        let i = find(state, id)?;
-        let ta = &mut state.trust_anchors[i];
-        ta.enabled = enabled;
-        ta.updated_at = now;
-        tracing::info!(op = if enabled { "EnableTrustAnchor" } else { "DisableTrustAnchor" }, trust_anchor_arn = %ta.trust_anchor_arn, enabled, "trust anchor switched");
-        Ok(shapes::trust_anchor(state, &state.trust_anchors[i]))
-    })?;
-    Ok(reply(StatusCode::OK, json!({ "trustAnchor": detail })))
-}
-
-/// EnableTrustAnchor.
-pub async fn enable(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    set_enabled(&app, &id, true).await
-}
-
-/// DisableTrustAnchor.
-pub async fn disable(
-    AxState(app): AxState<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    set_enabled(&app, &id, false).await
-}
-
-/// ListTrustAnchors.
-pub async fn list(
-    AxState(app): AxState<Arc<AppState>>,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let page = pagination::parse(&query_pairs(q.as_deref()))?;
-    let state = app.store.read();
-    let (items, next) = pagination::paginate(
-        &state.trust_anchors,
-        |t| &t.trust_anchor_id,
-        |t| &t.created_at,
-        &page,
-    );
-    let list: Vec<_> = items
-        .iter()
-        .map(|t| shapes::trust_anchor(&state, t))
-        .collect();
-    let mut body = json!({ "trustAnchors": list });
-    if let Some(n) = next {
-        body["nextToken"] = json!(n);
-    }
-    Ok(reply(StatusCode::OK, body))
+    })
 }
