@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use roles_anywhere::RefreshPolicy;
+use roles_anywhere::cache::cached_credentials;
 use roles_anywhere::core::{Credentials, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -97,18 +98,12 @@ impl FileCache {
         let stored: Option<Stored> = serde_json::from_slice(&bytes).ok();
         bytes.zeroize();
         let stored = stored.filter(|s| s.version == 1)?;
-        let creds = Credentials {
-            access_key_id: stored.access_key_id.clone(),
-            secret_access_key: stored.secret_access_key.clone(),
-            session_token: stored.session_token.clone(),
-            expiration: Timestamp::parse(&stored.expiration).ok()?,
-            assumed_role_arn: None,
-            assumed_role_id: None,
-            role_arn: None,
-            source_identity: None,
-            packed_policy_size: None,
-            subject_arn: None,
-        };
+        let creds = cached_credentials(
+            stored.access_key_id.clone(),
+            stored.secret_access_key.clone(),
+            stored.session_token.clone(),
+            Timestamp::parse(&stored.expiration).ok()?,
+        );
         Some((creds, stored.obtained_at))
     }
 
@@ -191,18 +186,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ra-file-cache-{}", std::process::id()));
         let cache = FileCache::open(&dir, &key_of(&[b"a", b"b"])).unwrap();
         assert!(cache.read().is_none());
-        let creds = Credentials {
-            access_key_id: "ASIA1".into(),
-            secret_access_key: "s".into(),
-            session_token: "t".into(),
-            expiration: Timestamp::from_unix(4_000_000_000),
-            assumed_role_arn: None,
-            assumed_role_id: None,
-            role_arn: None,
-            source_identity: None,
-            packed_policy_size: None,
-            subject_arn: None,
-        };
+        let creds = cached_credentials("ASIA1", "s", "t", Timestamp::from_unix(4_000_000_000));
         cache.write(&creds, 3_999_996_400).unwrap();
         let (back, obtained) = cache.read().unwrap();
         assert_eq!(

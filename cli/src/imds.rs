@@ -213,23 +213,17 @@ where
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
-    use roles_anywhere::core::Credentials;
+    use roles_anywhere::cache::cached_credentials;
     use std::sync::Arc;
 
     fn creds() -> Lookup {
         Lookup {
-            credentials: Arc::new(Credentials {
-                access_key_id: "ASIAIMDS".into(),
-                secret_access_key: "sek".into(),
-                session_token: "tok".into(),
-                expiration: Timestamp::from_unix(4_000_000_000),
-                assumed_role_arn: None,
-                assumed_role_id: None,
-                role_arn: None,
-                source_identity: None,
-                packed_policy_size: None,
-                subject_arn: None,
-            }),
+            credentials: Arc::new(cached_credentials(
+                "ASIAIMDS",
+                "sek",
+                "tok",
+                Timestamp::from_unix(4_000_000_000),
+            )),
             refresh_error: None,
             refreshed: false,
         }

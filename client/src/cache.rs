@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
-use roles_anywhere_core::{Credentials, Error as CoreError};
+use roles_anywhere_core::{Credentials, Error as CoreError, Timestamp};
 
 use crate::error::{Error, Result};
 
@@ -107,6 +107,29 @@ impl std::fmt::Debug for CredentialsCache {
         f.debug_struct("CredentialsCache")
             .field("policy", &self.policy)
             .finish_non_exhaustive()
+    }
+}
+
+/// Credentials holding only what a cache keeps (the keys, the token, the expiry; none of
+/// the answer's role or subject details): one definition for every store that reads them
+/// back, and for tests.
+pub fn cached_credentials(
+    access_key_id: impl Into<String>,
+    secret_access_key: impl Into<String>,
+    session_token: impl Into<String>,
+    expiration: Timestamp,
+) -> Credentials {
+    Credentials {
+        access_key_id: access_key_id.into(),
+        secret_access_key: secret_access_key.into(),
+        session_token: session_token.into(),
+        expiration,
+        assumed_role_arn: None,
+        assumed_role_id: None,
+        role_arn: None,
+        source_identity: None,
+        packed_policy_size: None,
+        subject_arn: None,
     }
 }
 
@@ -243,22 +266,15 @@ impl CredentialsCache {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
-    use roles_anywhere_core::Timestamp;
     use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
     fn creds(expiration: i64) -> Credentials {
-        Credentials {
-            access_key_id: "ASIAEXAMPLE".into(),
-            secret_access_key: "secret".into(),
-            session_token: "token".into(),
-            expiration: Timestamp::from_unix(expiration),
-            assumed_role_arn: None,
-            assumed_role_id: None,
-            role_arn: None,
-            source_identity: None,
-            packed_policy_size: None,
-            subject_arn: None,
-        }
+        cached_credentials(
+            "ASIAEXAMPLE",
+            "secret",
+            "token",
+            Timestamp::from_unix(expiration),
+        )
     }
 
     #[test]
