@@ -8,9 +8,11 @@ use roles_anywhere_core::Timestamp;
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
-use crate::config::Config;
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, ProfileConfig};
 use crate::pki::PkiPaths;
-use crate::state::ids::{self, iso, rolesanywhere_arn};
+use crate::state::ids::{self, iso};
 use crate::state::{
     AccessKey, Crl, NotificationSetting, Profile, Role, Source, SourceData, State, TrustAnchor,
 };
@@ -77,13 +79,7 @@ fn anchor(
     now: Timestamp,
 ) -> TrustAnchor {
     TrustAnchor {
-        trust_anchor_arn: rolesanywhere_arn(
-            &state.partition,
-            &state.region,
-            &state.account_id,
-            "trust-anchor",
-            &id,
-        ),
+        trust_anchor_arn: state.arn("trust-anchor", &id),
         trust_anchor_id: id,
         name: name.to_owned(),
         enabled,
@@ -154,32 +150,16 @@ pub fn add_demo(state: &mut State, pki: &PkiPaths, now: Timestamp) -> anyhow::Re
         trust_policy_for_anchor(&ta.trust_anchor_arn),
         3600,
     );
-    let profile_id = stable_id("profile", "demo");
-    let profile = Profile {
-        profile_arn: rolesanywhere_arn(
-            &state.partition,
-            &state.region,
-            &state.account_id,
-            "profile",
-            &profile_id,
-        ),
-        profile_id,
+    let demo = ProfileConfig {
         name: "demo".to_owned(),
-        enabled: true,
+        id: None,
         role_arns: vec![role_arn],
         duration_seconds: Some(3600),
         accept_role_session_name: true,
-        attribute_mappings: default_attribute_mappings(),
-        managed_policy_arns: Vec::new(),
-        session_policy: None,
-        require_instance_properties: false,
-        created_by: Some(format!(
-            "arn:{}:iam::{}:root",
-            state.partition, state.account_id
-        )),
-        created_at: iso(now),
-        updated_at: iso(now),
+        attribute_mappings: None,
+        enabled: true,
     };
+    let profile = profile(state, &demo, None, now);
     upsert(&mut state.trust_anchors, ta, |a, b| {
         a.trust_anchor_id == b.trust_anchor_id
     });
@@ -188,6 +168,53 @@ pub fn add_demo(state: &mut State, pki: &PkiPaths, now: Timestamp) -> anyhow::Re
         a.profile_id == b.profile_id
     });
     Ok(())
+}
+
+/// The profile `p` describes; created at `created` (an existing profile's creation time)
+/// or else `now`.
+fn profile(state: &State, p: &ProfileConfig, created: Option<String>, now: Timestamp) -> Profile {
+    let id =
+        p.id.clone()
+            .unwrap_or_else(|| stable_id("profile", &p.name));
+    Profile {
+        profile_arn: state.arn("profile", &id),
+        profile_id: id,
+        name: p.name.clone(),
+        enabled: p.enabled,
+        role_arns: p.role_arns.clone(),
+        duration_seconds: Some(p.duration_seconds.unwrap_or(3600)),
+        accept_role_session_name: p.accept_role_session_name,
+        attribute_mappings: p
+            .attribute_mappings
+            .clone()
+            .unwrap_or_else(default_attribute_mappings),
+        managed_policy_arns: Vec::new(),
+        session_policy: None,
+        require_instance_properties: false,
+        created_by: Some(state.root_arn()),
+        created_at: created.unwrap_or_else(|| iso(now)),
+        updated_at: iso(now),
+    }
+}
+
+/// What a resource of the file gives inline, else what its file (relative to the
+/// configuration file) holds, read by `read`; `None` when it gives neither.
+fn inline_or_file<T>(
+    config: &Config,
+    inline: Option<T>,
+    file: Option<&PathBuf>,
+    read: fn(&Path) -> std::io::Result<T>,
+) -> anyhow::Result<Option<T>> {
+    match (inline, file) {
+        (Some(v), _) => Ok(Some(v)),
+        (None, Some(f)) => {
+            let f = config.resolve(f);
+            Ok(Some(
+                read(&f).with_context(|| format!("reading {}", f.display()))?,
+            ))
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 /// Replace the element `same` as `new` (keeping its creation time where it has one), or push.
@@ -224,13 +251,14 @@ pub fn apply_config(state: &mut State, config: &Config, now: Timestamp) -> anyho
             .collect();
     }
     for t in &config.trust_anchors {
-        let pem = match (&t.certificate_pem, &t.certificate_file) {
-            (Some(p), _) => p.clone(),
-            (None, Some(f)) => {
-                let f = config.resolve(f);
-                std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?
-            }
-            (None, None) => bail!("trust anchor {}: no certificate", t.name),
+        let Some(pem) = inline_or_file(
+            config,
+            t.certificate_pem.clone(),
+            t.certificate_file.as_ref(),
+            |f| std::fs::read_to_string(f),
+        )?
+        else {
+            bail!("trust anchor {}: no certificate", t.name);
         };
         for der in pem_certificates(&pem).with_context(|| format!("trust anchor {}", t.name))? {
             crate::trust::check_anchor_certificate(&der)
@@ -253,13 +281,14 @@ pub fn apply_config(state: &mut State, config: &Config, now: Timestamp) -> anyho
         });
     }
     for r in &config.roles {
-        let policy = match (&r.trust_policy, &r.trust_policy_file) {
-            (Some(p), _) => p.clone(),
-            (None, Some(f)) => {
-                let f = config.resolve(f);
-                std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?
-            }
-            (None, None) => bail!("role {}: no trust policy", r.arn),
+        let Some(policy) = inline_or_file(
+            config,
+            r.trust_policy.clone(),
+            r.trust_policy_file.as_ref(),
+            |f| std::fs::read_to_string(f),
+        )?
+        else {
+            bail!("role {}: no trust policy", r.arn);
         };
         serde_json::from_str::<serde_json::Value>(&policy)
             .with_context(|| format!("role {}: trust policy is not JSON", r.arn))?;
@@ -278,46 +307,20 @@ pub fn apply_config(state: &mut State, config: &Config, now: Timestamp) -> anyho
             .iter()
             .find(|x| x.profile_id == id)
             .map(|x| x.created_at.clone());
-        let profile = Profile {
-            profile_arn: rolesanywhere_arn(
-                &state.partition,
-                &state.region,
-                &state.account_id,
-                "profile",
-                &id,
-            ),
-            profile_id: id,
-            name: p.name.clone(),
-            enabled: p.enabled,
-            role_arns: p.role_arns.clone(),
-            duration_seconds: Some(p.duration_seconds.unwrap_or(3600)),
-            accept_role_session_name: p.accept_role_session_name,
-            attribute_mappings: p
-                .attribute_mappings
-                .clone()
-                .unwrap_or_else(default_attribute_mappings),
-            managed_policy_arns: Vec::new(),
-            session_policy: None,
-            require_instance_properties: false,
-            created_by: Some(format!(
-                "arn:{}:iam::{}:root",
-                state.partition, state.account_id
-            )),
-            created_at: created.unwrap_or_else(|| iso(now)),
-            updated_at: iso(now),
-        };
+        let profile = profile(state, p, created, now);
         upsert(&mut state.profiles, profile, |a, b| {
             a.profile_id == b.profile_id
         });
     }
     for c in &config.crls {
-        let bytes = match (&c.crl_pem, &c.crl_file) {
-            (Some(p), _) => p.clone().into_bytes(),
-            (None, Some(f)) => {
-                let f = config.resolve(f);
-                std::fs::read(&f).with_context(|| format!("reading {}", f.display()))?
-            }
-            (None, None) => bail!("crl {}: no data", c.name),
+        let Some(bytes) = inline_or_file(
+            config,
+            c.crl_pem.clone().map(String::into_bytes),
+            c.crl_file.as_ref(),
+            |f| std::fs::read(f),
+        )?
+        else {
+            bail!("crl {}: no data", c.name);
         };
         let der =
             crate::trust::crl_to_der(&bytes).map_err(|e| anyhow::anyhow!("crl {}: {e}", c.name))?;
@@ -335,13 +338,7 @@ pub fn apply_config(state: &mut State, config: &Config, now: Timestamp) -> anyho
         };
         let id = c.id.clone().unwrap_or_else(|| stable_id("crl", &c.name));
         let crl = Crl {
-            crl_arn: rolesanywhere_arn(
-                &state.partition,
-                &state.region,
-                &state.account_id,
-                "crl",
-                &id,
-            ),
+            crl_arn: state.arn("crl", &id),
             crl_id: id,
             name: c.name.clone(),
             enabled: c.enabled,

@@ -88,10 +88,7 @@ pub async fn create(AxState(app): AxState<Arc<AppState>>, body: Bytes) -> ApiRes
             managed_policy_arns: input.managed_policy_arns,
             session_policy: input.session_policy,
             require_instance_properties: input.require_instance_properties.unwrap_or(false),
-            created_by: Some(format!(
-                "arn:{}:iam::{}:root",
-                state.partition, state.account_id
-            )),
+            created_by: Some(state.root_arn()),
             created_at: now.clone(),
             updated_at: now,
         };

@@ -6,7 +6,6 @@
 use super::errors::{ApiResult, not_found, validation};
 use super::validate::{is_uuid, length};
 use crate::state::State;
-use crate::state::ids::rolesanywhere_arn;
 
 /// The resources the control plane manages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,13 +75,7 @@ fn rolesanywhere_resource(arn: &str) -> Option<&str> {
 
 /// The ARN of an alias of `kind`.
 pub fn alias_arn(state: &State, kind: Kind, alias: &str) -> String {
-    rolesanywhere_arn(
-        &state.partition,
-        &state.region,
-        &state.account_id,
-        &format!("alias/{}", kind.arn_type()),
-        alias,
-    )
+    state.arn(&format!("alias/{}", kind.arn_type()), alias)
 }
 
 /// The resource ARN that `ident` (id, ARN or alias ARN) names; `member` is the request
@@ -90,13 +83,7 @@ pub fn alias_arn(state: &State, kind: Kind, alias: &str) -> String {
 pub fn resolve(state: &State, kind: Kind, member: &str, ident: &str) -> ApiResult<String> {
     length(member, ident, 1, 1011)?;
     let arn = if is_uuid(ident) {
-        rolesanywhere_arn(
-            &state.partition,
-            &state.region,
-            &state.account_id,
-            kind.arn_type(),
-            ident,
-        )
+        state.arn(kind.arn_type(), ident)
     } else if let Some(resource) = rolesanywhere_resource(ident) {
         let alias_prefix = format!("alias/{}/", kind.arn_type());
         if let Some(alias) = resource.strip_prefix(&alias_prefix) {

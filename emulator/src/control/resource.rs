@@ -17,7 +17,7 @@ use super::shapes::{self, query_pairs, reply};
 use super::{mutate, pagination};
 use crate::server::AppState;
 use crate::state::State;
-use crate::state::ids::{iso, new_id, rolesanywhere_arn};
+use crate::state::ids::{iso, new_id};
 
 /// A kind of resource the List operations page through.
 pub(super) trait Listed: Clone + Sized {
@@ -73,13 +73,7 @@ pub(super) fn answer<R: Resource>(status: StatusCode, detail: Value) -> Response
 /// A new resource's id and ARN.
 pub(super) fn new_id_arn(state: &State, kind: Kind) -> (String, String) {
     let id = new_id();
-    let arn = rolesanywhere_arn(
-        &state.partition,
-        &state.region,
-        &state.account_id,
-        kind.arn_type(),
-        &id,
-    );
+    let arn = state.arn(kind.arn_type(), &id);
     (id, arn)
 }
 

@@ -285,6 +285,23 @@ impl State {
     /// Current file format.
     pub const VERSION: u32 = 1;
 
+    /// The ARN of the resource `kind/id` (`trust-anchor`, `profile`, `crl`, `subject`,
+    /// `alias/…`) in this state's partition, region and account.
+    pub fn arn(&self, kind: &str, id: &str) -> String {
+        crate::state::ids::rolesanywhere_arn(
+            &self.partition,
+            &self.region,
+            &self.account_id,
+            kind,
+            id,
+        )
+    }
+    /// The account's root principal, which the control plane records as a profile's
+    /// `createdBy`.
+    pub fn root_arn(&self) -> String {
+        format!("arn:{}:iam::{}:root", self.partition, self.account_id)
+    }
+
     /// The trust anchor with this ARN.
     pub fn trust_anchor(&self, arn: &str) -> Option<&TrustAnchor> {
         self.trust_anchors
