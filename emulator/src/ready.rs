@@ -2,9 +2,13 @@
 //! `briefs/EMULATOR-API.md`, also written by `--ready-file`).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::pki::PkiPaths;
+use crate::state::Store;
 
 /// Files of one demo identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +67,68 @@ impl std::fmt::Debug for ReadyInfo {
 }
 
 impl ReadyInfo {
+    /// What a client needs of an emulator serving `store` at `scheme://addr`, with the demo
+    /// PKI `pki`.
+    pub(crate) fn new(
+        store: &Store,
+        pki: &PkiPaths,
+        scheme: &str,
+        addr: SocketAddr,
+        tls: bool,
+    ) -> ReadyInfo {
+        let state = store.read();
+        let endpoint = format!("{scheme}://{addr}");
+        let id = |cert: &Path, key: &Path| IdentityPaths {
+            certificate: cert.to_path_buf(),
+            private_key: key.to_path_buf(),
+            intermediates: pki.intermediate_ca.clone(),
+        };
+        let mut identities = BTreeMap::new();
+        identities.insert("rsa".to_owned(), id(&pki.leaf_rsa, &pki.leaf_rsa_key));
+        identities.insert("p256".to_owned(), id(&pki.leaf_p256, &pki.leaf_p256_key));
+        // The first profile, its first role, and the anchor that role's policy names (else the
+        // first anchor): for the demo, the demo triple.
+        let profile = state.profiles.first();
+        let role_arn = profile
+            .and_then(|p| p.role_arns.first())
+            .cloned()
+            .unwrap_or_default();
+        let anchor_arn = state
+            .role(&role_arn)
+            .and_then(|r| {
+                state
+                    .trust_anchors
+                    .iter()
+                    .find(|a| r.assume_role_policy_document.contains(&a.trust_anchor_arn))
+                    .map(|a| a.trust_anchor_arn.clone())
+            })
+            .or_else(|| {
+                state
+                    .trust_anchors
+                    .first()
+                    .map(|a| a.trust_anchor_arn.clone())
+            })
+            .unwrap_or_default();
+        let admin = state.admin_keys.first();
+        ReadyInfo {
+            endpoint: endpoint.clone(),
+            ca_bundle: tls.then(|| pki.server_ca.clone()),
+            region: state.region.clone(),
+            account_id: state.account_id.clone(),
+            trust_anchor_arn: anchor_arn,
+            profile_arn: profile.map(|p| p.profile_arn.clone()).unwrap_or_default(),
+            role_arn,
+            identities,
+            root_ca: pki.root_ca.clone(),
+            root_ca_key: pki.root_ca_key.clone(),
+            admin_access_key_id: admin.map(|k| k.access_key_id.clone()).unwrap_or_default(),
+            admin_secret_access_key: admin
+                .map(|k| k.secret_access_key.clone())
+                .unwrap_or_default(),
+            sts_endpoint: endpoint,
+        }
+    }
+
     /// The identity named `name` (`rsa`, `p256`).
     pub fn identity(&self, name: &str) -> Option<&IdentityPaths> {
         self.identities.get(name)

@@ -1,9 +1,8 @@
 //! Starting and stopping an emulator: [`spawn`] (in the caller's tokio runtime) and
 //! [`spawn_blocking`] (on a runtime thread of its own, for synchronous tests).
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use crate::bootstrap::{self, DEFAULT_ACCOUNT, DEFAULT_REGION};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::pki::{self, PkiPaths};
-use crate::ready::{IdentityPaths, ReadyInfo};
+use crate::ready::ReadyInfo;
 use crate::server::{self, AppState};
 use crate::state::Store;
 
@@ -198,66 +197,6 @@ fn prepare(
     Ok((Arc::new(store), pki_paths, throttle))
 }
 
-fn ready_info(
-    store: &Store,
-    pki: &PkiPaths,
-    scheme: &str,
-    addr: SocketAddr,
-    tls: bool,
-) -> ReadyInfo {
-    let state = store.read();
-    let endpoint = format!("{scheme}://{addr}");
-    let id = |cert: &Path, key: &Path| IdentityPaths {
-        certificate: cert.to_path_buf(),
-        private_key: key.to_path_buf(),
-        intermediates: pki.intermediate_ca.clone(),
-    };
-    let mut identities = BTreeMap::new();
-    identities.insert("rsa".to_owned(), id(&pki.leaf_rsa, &pki.leaf_rsa_key));
-    identities.insert("p256".to_owned(), id(&pki.leaf_p256, &pki.leaf_p256_key));
-    // The first profile, its first role, and the anchor that role's policy names (else the
-    // first anchor): for the demo, the demo triple.
-    let profile = state.profiles.first();
-    let role_arn = profile
-        .and_then(|p| p.role_arns.first())
-        .cloned()
-        .unwrap_or_default();
-    let anchor_arn = state
-        .role(&role_arn)
-        .and_then(|r| {
-            state
-                .trust_anchors
-                .iter()
-                .find(|a| r.assume_role_policy_document.contains(&a.trust_anchor_arn))
-                .map(|a| a.trust_anchor_arn.clone())
-        })
-        .or_else(|| {
-            state
-                .trust_anchors
-                .first()
-                .map(|a| a.trust_anchor_arn.clone())
-        })
-        .unwrap_or_default();
-    let admin = state.admin_keys.first();
-    ReadyInfo {
-        endpoint: endpoint.clone(),
-        ca_bundle: tls.then(|| pki.server_ca.clone()),
-        region: state.region.clone(),
-        account_id: state.account_id.clone(),
-        trust_anchor_arn: anchor_arn,
-        profile_arn: profile.map(|p| p.profile_arn.clone()).unwrap_or_default(),
-        role_arn,
-        identities,
-        root_ca: pki.root_ca.clone(),
-        root_ca_key: pki.root_ca_key.clone(),
-        admin_access_key_id: admin.map(|k| k.access_key_id.clone()).unwrap_or_default(),
-        admin_secret_access_key: admin
-            .map(|k| k.secret_access_key.clone())
-            .unwrap_or_default(),
-        sts_endpoint: endpoint,
-    }
-}
-
 /// Start an emulator in the current tokio runtime; it is listening when this returns.
 pub async fn spawn(opts: EmulatorOptions) -> anyhow::Result<RunningEmulator> {
     let (store, pki_paths, config_throttle) = {
@@ -276,7 +215,7 @@ pub async fn spawn(opts: EmulatorOptions) -> anyhow::Result<RunningEmulator> {
         .await
         .with_context(|| format!("binding {}", opts.listen))?;
     let local_addr = listener.local_addr()?;
-    let info = ready_info(
+    let info = ReadyInfo::new(
         &store,
         &pki_paths,
         if opts.tls { "https" } else { "http" },
