@@ -9,18 +9,15 @@ use roles_anywhere_core::sigv4::hmac::{HmacCredentials, sign_request};
 use roles_anywhere_core::sigv4::{HttpRequest, Settings};
 use roles_anywhere_emulator::{Clock, EmulatorOptions, RunningEmulator, ThrottleConfig};
 use serde_json::{Value, json};
+use support::{Answer, answer_of};
+
+mod support;
 
 async fn start(dir: &std::path::Path) -> RunningEmulator {
     let mut opts = EmulatorOptions::new(dir);
     opts.tls = false;
     opts.throttle = Some(ThrottleConfig::OFF);
     roles_anywhere_emulator::spawn(opts).await.unwrap()
-}
-
-struct Answer {
-    status: u16,
-    error_type: Option<String>,
-    body: Value,
 }
 
 /// Send `method path` with `body`, signed with `secret` (or unsigned with `None`).
@@ -63,18 +60,7 @@ async fn call(
             r = r.header(n.as_str(), v.as_str());
         }
     }
-    let resp = r.body(body).send().await.unwrap();
-    let status = resp.status().as_u16();
-    let error_type = resp
-        .headers()
-        .get("x-amzn-errortype")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let text = resp.text().await.unwrap();
-    Answer {
-        status,
-        error_type,
-        body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    }
+    answer_of(r.body(body).send().await.unwrap()).await
 }
 
 async fn admin(emu: &RunningEmulator, method: &str, path: &str, body: Option<Value>) -> Answer {

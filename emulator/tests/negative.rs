@@ -113,6 +113,13 @@ async fn expect(
     a
 }
 
+/// Send `req`; expect it granted (201).
+async fn granted(emu: &RunningEmulator, req: &Req<'_>) -> Answer {
+    let a = send(&client(emu), emu, &req.sign(&host(emu))).await;
+    assert_eq!(a.status, 201, "{:?}", a.body);
+    a
+}
+
 fn good(world: &World) -> Leaf {
     issue(&world.root, good_leaf_params("good"), KeyKind::P256)
 }
@@ -126,8 +133,7 @@ async fn baseline_succeeds_p256_and_rsa_through_an_intermediate() {
         let leaf = issue(&world.int, good_leaf_params("via-int"), kind);
         let mut req = Req::new(&leaf, &world.arns());
         req.chain = vec![world.int.der.clone()];
-        let a = send(&client(&emu), &emu, &req.sign(&host(&emu))).await;
-        assert_eq!(a.status, 201, "{:?}", a.body);
+        granted(&emu, &req).await;
     }
     emu.shutdown().await;
 }
@@ -352,13 +358,7 @@ async fn revoked_by_crl() {
         "{:?}",
         a.body
     );
-    let a = send(
-        &client(&emu),
-        &emu,
-        &Req::new(&fine, &world.arns()).sign(&host(&emu)),
-    )
-    .await;
-    assert_eq!(a.status, 201, "{:?}", a.body);
+    granted(&emu, &Req::new(&fine, &world.arns())).await;
     emu.shutdown().await;
 
     // The same CRL, disabled: the revoked certificate authenticates again.
@@ -367,13 +367,7 @@ async fn revoked_by_crl() {
         "trust_anchor = \"test\"\nenabled = false\n",
     );
     let emu = world.spawn(&extra_off).await;
-    let a = send(
-        &client(&emu),
-        &emu,
-        &Req::new(&revoked, &world.arns()).sign(&host(&emu)),
-    )
-    .await;
-    assert_eq!(a.status, 201, "{:?}", a.body);
+    granted(&emu, &Req::new(&revoked, &world.arns())).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -393,8 +387,7 @@ async fn chain_of_six() {
     let leaf5 = issue(&cas[4], good_leaf_params("five"), KeyKind::P256);
     let mut req = Req::new(&leaf5, &world.arns());
     req.chain = cas[..5].iter().rev().map(|c| c.der.clone()).collect();
-    let a = send(&client(&emu), &emu, &req.sign(&host(&emu))).await;
-    assert_eq!(a.status, 201, "{:?}", a.body);
+    granted(&emu, &req).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -457,8 +450,7 @@ async fn condition_false() {
     let mut req = Req::new(&other, &world.arns());
     req.arns.1 = profile_arn("odd");
     req.arns.2 = role_arn("condition");
-    let a = send(&client(&emu), &emu, &req.sign(&host(&emu))).await;
-    assert_eq!(a.status, 201, "{:?}", a.body);
+    granted(&emu, &req).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -483,8 +475,7 @@ async fn duration_above_the_role_maximum() {
     expect(&emu, &req, INVALID, "MaxSessionDuration").await;
     // min(profile 7200, request 3600) is within the role's maximum.
     req.body = r#"{"durationSeconds":3600}"#.into();
-    let a = send(&client(&emu), &emu, &req.sign(&host(&emu))).await;
-    assert_eq!(a.status, 201, "{:?}", a.body);
+    granted(&emu, &req).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

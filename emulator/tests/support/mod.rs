@@ -36,7 +36,8 @@ pub struct Ca {
 }
 
 impl Ca {
-    pub fn root(cn: &str) -> Ca {
+    /// A fresh P-256 key and the parameters of a CA `cn` valid from yesterday for ten years.
+    fn key_and_params(cn: &str) -> (KeyPair, CertificateParams) {
         let t = now().unix();
         let key = pki::p256_key().unwrap();
         let params = ca_params(
@@ -45,6 +46,11 @@ impl Ca {
             Timestamp::from_unix(t + days(3650)),
         )
         .unwrap();
+        (key, params)
+    }
+
+    pub fn root(cn: &str) -> Ca {
+        let (key, params) = Ca::key_and_params(cn);
         let cert = params.self_signed(&key).unwrap();
         Ca {
             der: cert.der().to_vec(),
@@ -55,14 +61,7 @@ impl Ca {
     }
 
     pub fn intermediate(&self, cn: &str) -> Ca {
-        let t = now().unix();
-        let key = pki::p256_key().unwrap();
-        let params = ca_params(
-            name("test", cn),
-            Timestamp::from_unix(t - days(1)),
-            Timestamp::from_unix(t + days(3650)),
-        )
-        .unwrap();
+        let (key, params) = Ca::key_and_params(cn);
         let cert = params.signed_by(&key, &self.issuer()).unwrap();
         Ca {
             der: cert.der().to_vec(),
@@ -411,7 +410,11 @@ pub async fn send(client: &reqwest::Client, emu: &RunningEmulator, req: &HttpReq
         }
         r = r.header(n.as_str(), v.as_str());
     }
-    let resp = r.body(req.body.clone()).send().await.unwrap();
+    answer_of(r.body(req.body.clone()).send().await.unwrap()).await
+}
+
+/// The status, `x-amzn-ErrorType` and body (JSON, else the text) of an answer.
+pub async fn answer_of(resp: reqwest::Response) -> Answer {
     let status = resp.status().as_u16();
     let error_type = resp
         .headers()
