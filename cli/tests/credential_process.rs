@@ -187,14 +187,7 @@ fn pkcs12_and_encrypted_pkcs8_identities() {
     let id = info.identity("p256").unwrap();
     let dir = temp_dir("p12");
     let p = |p: &Path| p.display().to_string();
-    let openssl = |args: &[&str]| {
-        let out = Command::new("openssl").args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let openssl = |args: &[&str]| run_ok("openssl", args);
     // OpenSSL 3's defaults: PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC.
     let p12 = dir.join("leaf.p12");
     openssl(&[
@@ -211,18 +204,7 @@ fn pkcs12_and_encrypted_pkcs8_identities() {
         "-passout",
         "pass:s3cret",
     ]);
-    let base = [
-        "--trust-anchor-arn".to_owned(),
-        info.trust_anchor_arn.clone(),
-        "--profile-arn".into(),
-        info.profile_arn.clone(),
-        "--role-arn".into(),
-        info.role_arn.clone(),
-        "--endpoint".into(),
-        info.endpoint.clone(),
-        "--ca-bundle".into(),
-        p(info.ca_bundle.as_ref().unwrap()),
-    ];
+    let base = service_args(info);
     let mut args = vec![
         "credential-process".to_owned(),
         "--pkcs12".into(),
@@ -290,14 +272,7 @@ fn credential_process_with_a_key_on_a_softhsm_token() {
     let info = emu();
     let id = info.identity("p256").unwrap();
     let label = format!("ra-cli-{}", std::process::id());
-    let util = |args: &[&str]| {
-        let out = Command::new("softhsm2-util").args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let util = |args: &[&str]| run_ok("softhsm2-util", args);
     util(&[
         "--init-token",
         "--free",

@@ -36,13 +36,23 @@ pub fn emu() -> &'static ReadyInfo {
 pub fn cred_args(info: &ReadyInfo, name: &str) -> Vec<String> {
     let id = info.identity(name).unwrap();
     let p = |p: &Path| p.display().to_string();
-    vec![
+    [
         "--certificate".into(),
         p(&id.certificate),
         "--private-key".into(),
         p(&id.private_key),
         "--intermediates".into(),
         p(&id.intermediates),
+    ]
+    .into_iter()
+    .chain(service_args(info))
+    .collect()
+}
+
+/// The flags naming the service side (anchor, profile, role, endpoint, CA bundle), as a
+/// user would write them after the identity's.
+pub fn service_args(info: &ReadyInfo) -> Vec<String> {
+    vec![
         "--trust-anchor-arn".into(),
         info.trust_anchor_arn.clone(),
         "--profile-arn".into(),
@@ -52,8 +62,19 @@ pub fn cred_args(info: &ReadyInfo, name: &str) -> Vec<String> {
         "--endpoint".into(),
         info.endpoint.clone(),
         "--ca-bundle".into(),
-        p(info.ca_bundle.as_ref().unwrap()),
+        info.ca_bundle.as_ref().unwrap().display().to_string(),
     ]
+}
+
+/// Run `program` with `args` (a tool the test needs: openssl, softhsm2-util); it must
+/// succeed.
+pub fn run_ok(program: &str, args: &[&str]) {
+    let out = Command::new(program).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 pub fn run(args: &[String], envs: &[(&str, &str)]) -> Output {
