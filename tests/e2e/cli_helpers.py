@@ -20,7 +20,7 @@ def cli_bin() -> str:
     return str(path)
 
 
-def cred_flags(info: dict, name: str = "rsa", endpoint: bool = True) -> list:
+def cred_flags(info: dict, name: str = "rsa", endpoint: bool = True, ca_bundle: bool = True) -> list:
     ident = info["identities"][name]
     flags = [
         "--certificate", ident["certificate"],
@@ -32,7 +32,7 @@ def cred_flags(info: dict, name: str = "rsa", endpoint: bool = True) -> list:
     ]
     if endpoint:
         flags += ["--endpoint", info["endpoint"]]
-    if info.get("ca_bundle"):
+    if ca_bundle and info.get("ca_bundle"):
         flags += ["--ca-bundle", info["ca_bundle"]]
     return flags
 

@@ -16,6 +16,8 @@ from botocore.exceptions import ClientError
 from cryptography import x509
 from iam_rolesanywhere_session import IAMRolesAnywhereSession
 
+from cli_helpers import cred_flags
+
 
 def go_helper() -> str:
     """The official helper: `go install` names it after the module; releases call it
@@ -64,20 +66,10 @@ def helper_env() -> dict:
 
 
 def run_go_helper(info: dict, name: str, *extra: str) -> subprocess.CompletedProcess:
-    ident = info["identities"][name]
     env = helper_env()
     env["SSL_CERT_FILE"] = info["ca_bundle"]  # Go's crypto/x509 reads it on Linux
-    args = [
-        go_helper(), "credential-process",
-        "--certificate", ident["certificate"],
-        "--private-key", ident["private_key"],
-        "--intermediates", ident["intermediates"],
-        "--trust-anchor-arn", info["trust_anchor_arn"],
-        "--profile-arn", info["profile_arn"],
-        "--role-arn", info["role_arn"],
-        "--endpoint", info["endpoint"],
-        *extra,
-    ]
+    # The helper's flags are ours, less --ca-bundle (it reads SSL_CERT_FILE instead).
+    args = [go_helper(), "credential-process", *cred_flags(info, name, ca_bundle=False), *extra]
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
 
 
