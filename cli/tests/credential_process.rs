@@ -58,13 +58,15 @@ fn endpoint_from_the_environment_and_errors_exit_1_with_what_to_check() {
     );
     // Key of another certificate.
     let mut args = with("credential-process", cred_args(info, "rsa"), &[]);
-    let at = args.iter().position(|a| a == "--private-key").unwrap();
-    args[at + 1] = info
-        .identity("p256")
-        .unwrap()
-        .private_key
-        .display()
-        .to_string();
+    set_flag(
+        &mut args,
+        "--private-key",
+        info.identity("p256")
+            .unwrap()
+            .private_key
+            .display()
+            .to_string(),
+    );
     let out = run(&args, &[]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -72,13 +74,15 @@ fn endpoint_from_the_environment_and_errors_exit_1_with_what_to_check() {
     assert!(out.stdout.is_empty());
     // A bad CA file.
     let mut args = with("credential-process", cred_args(info, "rsa"), &[]);
-    let at = args.iter().position(|a| a == "--ca-bundle").unwrap();
-    args[at + 1] = info
-        .identity("rsa")
-        .unwrap()
-        .private_key
-        .display()
-        .to_string();
+    set_flag(
+        &mut args,
+        "--ca-bundle",
+        info.identity("rsa")
+            .unwrap()
+            .private_key
+            .display()
+            .to_string(),
+    );
     let out = run(&args, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_ca_bundle"));
@@ -88,8 +92,7 @@ fn endpoint_from_the_environment_and_errors_exit_1_with_what_to_check() {
         cred_args(info, "rsa"),
         &["--pkcs11-lib", "/nonexistent/p11.so"],
     );
-    let at = args.iter().position(|a| a == "--private-key").unwrap();
-    args[at + 1] = "pkcs11:object=leaf?pin-value=1".into();
+    set_flag(&mut args, "--private-key", "pkcs11:object=leaf?pin-value=1");
     let out = run(&args, &[]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -300,8 +303,11 @@ fn credential_process_with_a_key_on_a_softhsm_token() {
         cred_args(info, "p256"),
         &["--pkcs11-lib", MODULE],
     );
-    let at = args.iter().position(|a| a == "--private-key").unwrap();
-    args[at + 1] = format!("pkcs11:token={label};object=leaf;type=private");
+    set_flag(
+        &mut args,
+        "--private-key",
+        format!("pkcs11:token={label};object=leaf;type=private"),
+    );
     let out = run(&args, &[("ROLES_ANYWHERE_PKCS11_PIN", "1234")]);
     let _ = Command::new("softhsm2-util")
         .args(["--delete-token", "--token", &label])

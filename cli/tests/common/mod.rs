@@ -77,6 +77,12 @@ pub fn run_ok(program: &str, args: &[&str]) {
     );
 }
 
+/// Replace the value of `flag` in `args` (the flag must be there).
+pub fn set_flag(args: &mut [String], flag: &str, value: impl Into<String>) {
+    let at = args.iter().position(|a| a == flag).unwrap();
+    args[at + 1] = value.into();
+}
+
 pub fn run(args: &[String], envs: &[(&str, &str)]) -> Output {
     let mut c = Command::new(BIN);
     c.args(args)
