@@ -218,6 +218,16 @@ async fn wrong_serial_in_credential() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credential_scope_in_another_region() {
+    let world = World::new();
+    let emu = start(&world).await;
+    let leaf = good(&world);
+    let mut req = Req::new(&leaf, &world.arns());
+    req.region = Some("eu-west-1".into());
+    expect(&emu, &req, FORBIDDEN, "Invalid signature").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn algorithm_that_does_not_match_the_key() {
     let world = World::new();
     let emu = start(&world).await;

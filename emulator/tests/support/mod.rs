@@ -303,6 +303,8 @@ pub struct Req<'a> {
     pub date: Timestamp,
     pub algorithm: Option<Algorithm>,
     pub credential: Option<String>,
+    /// The credential scope's region (default: the emulator's).
+    pub region: Option<String>,
     pub sign_x509: bool,
     pub arns_in_body: bool,
 }
@@ -317,6 +319,7 @@ impl<'a> Req<'a> {
             date: now(),
             algorithm: None,
             credential: None,
+            region: None,
             sign_x509: true,
             arns_in_body: false,
         }
@@ -364,7 +367,7 @@ impl<'a> Req<'a> {
             &req,
             algorithm,
             &credential,
-            REGION,
+            self.region.as_deref().unwrap_or(REGION),
             "rolesanywhere",
             date,
             &Settings::default(),

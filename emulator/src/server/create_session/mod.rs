@@ -124,6 +124,8 @@ pub fn create_session(
             verified.authorization.scope().service()
         )));
     }
+    // A SigV4 signature is bound to its region: one made for another region is not ours.
+    let scope_region = verified.authorization.scope().region().to_owned();
     let leaf = verified.leaf;
     let chain = verified.chain;
     let cert_key = format!("{}|{}", leaf.issuer(), leaf.serial_decimal());
@@ -133,6 +135,12 @@ pub fn create_session(
 
     // Take what is needed from the state, then release the lock before the crypto.
     let state = app.store.read();
+    if scope_region != state.region {
+        return Err(invalid_signature(format!(
+            "credential scope region {scope_region}, the service is in {}",
+            state.region
+        )));
+    }
     let anchor = state
         .trust_anchor(&input.trust_anchor_arn)
         .ok_or_else(|| {
